@@ -1,0 +1,3 @@
+"""bosun: Kubernetes, written in Python."""
+
+__version__ = "0.1.0"
