@@ -97,6 +97,7 @@ class SQLiteStore(Store):
         self._rev = 1
         self._compact = 0
         self._subscribers: list[_Subscriber] = []
+        self._listeners: list[tuple[str, str, Callable[[list[Event]], None]]] = []
         self._closed = False
 
     # ---- lifecycle
@@ -329,10 +330,28 @@ class SQLiteStore(Store):
 
     # ---- delivery and watch (on the event loop)
 
+    def listen(self, prefix: str, fn: Callable[[list[Event]], None]) -> Callable[[], None]:
+        """Call fn synchronously, on the event loop, with each committed batch of events under prefix.
+
+        Listeners run before the writers are acknowledged, so a cache kept by a
+        listener is as fresh as the store for any read that follows a write.
+        """
+        item = (prefix, prefix_end(prefix), fn)
+        self._listeners.append(item)
+        return lambda: self._listeners.remove(item)
+
     def _deliver(self, batch: list[_Op]) -> None:
         events: list[Event] = []
         for op in batch:
             events.extend(op.events)
+        if events and self._listeners:
+            for start, end, fn in list(self._listeners):
+                mine = [e for e in events if start <= e.key < end]
+                if mine:
+                    try:
+                        fn(mine)
+                    except Exception:  # noqa: BLE001 - one listener must not stop delivery
+                        log.exception("storage listener for %s failed", start)
         if events and self._subscribers:
             for sub in self._subscribers:
                 mine = [e for e in events if sub.start <= e.key < sub.end]
