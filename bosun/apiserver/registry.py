@@ -42,6 +42,16 @@ def deep_copy(obj: Obj) -> Obj:
     return orjson.loads(orjson.dumps(obj))
 
 
+def typed(obj: Obj, api_version: str, kind: str) -> Obj:
+    """The object with kind, apiVersion and metadata first, as upstream serializes them."""
+    meta = obj.get("metadata")
+    out: Obj = {"kind": kind, "apiVersion": api_version, "metadata": meta if isinstance(meta, dict) else {}}
+    for k, v in obj.items():
+        if k not in out:
+            out[k] = v
+    return out
+
+
 def random_suffix(n: int = 5) -> str:
     return "".join(secrets.choice(GENERATE_ALPHABET) for _ in range(n))
 
@@ -234,11 +244,8 @@ class Registry:
 
     async def create(self, namespace: str, obj: Obj, ctx: WriteContext) -> Obj:
         r = self.resource
-        meta = obj.get("metadata")
-        if not isinstance(meta, dict):
-            meta = obj["metadata"] = {}
-        obj["apiVersion"] = r.api_version
-        obj["kind"] = r.kind
+        obj = typed(obj, r.api_version, r.kind)
+        meta = obj["metadata"]
         if r.namespaced:
             if meta.get("namespace") and namespace and meta["namespace"] != namespace:
                 raise errors.bad_request("the namespace of the provided object does not match the namespace "
@@ -307,12 +314,8 @@ class Registry:
             old_rv = old["metadata"]["resourceVersion"]
             if precondition_rv and precondition_rv != old_rv:
                 raise errors.conflict(r.group, r.plural, name, errors.MODIFIED)
-            new = make(old)
-            meta = new.get("metadata")
-            if not isinstance(meta, dict):
-                meta = new["metadata"] = {}
-            new["apiVersion"] = r.api_version
-            new["kind"] = r.kind
+            new = typed(make(old), r.api_version, r.kind)
+            meta = new["metadata"]
             rv = meta.get("resourceVersion")
             if rv and rv != old_rv:
                 raise errors.conflict(r.group, r.plural, name, errors.MODIFIED)

@@ -213,15 +213,17 @@ class APIServer:
         no_auth_flags = not (cfg.client_ca_file or cfg.token_auth_file or cfg.tls_cert_file)
         if cfg.token_auth_file:
             self.authenticator.token_file = TokenFile(cfg.token_auth_file)
-        if cfg.secure_port:
-            ctx = self._tls_context()
-            site = web.TCPSite(runner, cfg.bind_address, cfg.secure_port, ssl_context=ctx, backlog=1024,
-                               reuse_address=True)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            self.config.secure_port = port
-            self.urls.append(f"https://127.0.0.1:{port}")
-            log.info("serving securely on %s:%d", cfg.bind_address, port)
+        # --secure-port 0 picks a free port (tests and benchmarks).
+        ctx = self._tls_context()
+        site = web.TCPSite(runner, cfg.bind_address, cfg.secure_port, ssl_context=ctx, backlog=1024,
+                           reuse_address=True)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.config.secure_port = port
+        self.urls.append(f"https://127.0.0.1:{port}")
+        if cfg.write_admin_kubeconfig:
+            self._write_admin(cfg.data_dir / "pki")
+        log.info("serving securely on %s:%d", cfg.bind_address, port)
         insecure = cfg.insecure_port
         if insecure is None:
             insecure = 8080 if no_auth_flags else 0
@@ -253,8 +255,6 @@ class APIServer:
             extra = [cfg.advertise_address] if cfg.advertise_address else []
             cert, key = pki.issue_serving_cert(self.ca, pki_dir, "apiserver",
                                                pki.apiserver_serving_hosts(first_ip, extra))
-        if cfg.write_admin_kubeconfig:
-            self._write_admin(pki_dir)
         return pki.server_ssl_context(cert, key, client_ca)
 
     def _write_admin(self, pki_dir: Path) -> None:
