@@ -121,6 +121,13 @@ class Strategy:
         """Seconds of graceful deletion (0: delete at once)."""
         return 0
 
+    def pending_finalizers(self, obj: Obj) -> list[str]:
+        """What still holds an object whose deletion has begun (namespaces add spec.finalizers)."""
+        return list(obj.get("metadata", {}).get("finalizers") or ())
+
+    def on_delete(self, obj: Obj) -> None:
+        """Mark an object whose deletion has begun but which finalizers or a grace period keep a while."""
+
 
 def strategy_for(resource: Resource) -> Strategy:
     cls = _REGISTRY.get((resource.group, resource.kind), Strategy)

@@ -192,8 +192,16 @@ class Registry:
             start = prefix + start_rel
         elif resource_version not in (None, "", "0"):
             at = _parse_rv(resource_version)
-            if resource_version_match == "NotOlderThan":
-                at = 0
+            if resource_version_match != "Exact":
+                at = 0  # "not older than": the present is never older
+        if resource_version_match and resource_version in (None, ""):
+            raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.Cause(
+                "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden unless resourceVersion "
+                "is provided", "FieldValueForbidden")])
+        if resource_version_match not in ("", "Exact", "NotOlderThan"):
+            raise errors.invalid("meta.k8s.io", "ListOptions", "", [errors.Cause(
+                "resourceVersionMatch", f'Unsupported value: "{resource_version_match}": supported values: '
+                '"Exact", "NotOlderThan", ""', "FieldValueNotSupported")])
         use_cache = self.cache.synchronous or (resource_version == "0" and not continue_token)
         current = await self.cache.current() if use_cache else 0
         if use_cache and (at == 0 or at >= current):
@@ -362,7 +370,7 @@ class Registry:
         if ctx.dry_run:
             await ctx.rollback()
             return new
-        if meta.get("deletionTimestamp") and not meta.get("finalizers") and \
+        if meta.get("deletionTimestamp") and not self.strategy.pending_finalizers(new) and \
                 not meta.get("deletionGracePeriodSeconds"):
             # The last finalizer is gone from an object being deleted: delete it now.
             try:
@@ -437,7 +445,8 @@ class Registry:
             requested = options.get("gracePeriodSeconds")
             grace = self.strategy.grace_period(obj, requested)
             already = meta.get("deletionTimestamp")
-            if grace > 0 or finalizers:
+            held = finalizers or self.strategy.pending_finalizers(obj)
+            if grace > 0 or held:
                 if already and not changed:
                     cur_grace = meta.get("deletionGracePeriodSeconds") or 0
                     if grace >= cur_grace or not cur_grace:
@@ -448,6 +457,7 @@ class Registry:
                 meta["deletionGracePeriodSeconds"] = grace
                 if finalizers:
                     meta["finalizers"] = finalizers
+                self.strategy.on_delete(obj)
                 if ctx.dry_run:
                     return obj, False
                 stored = self.storage_obj(obj)

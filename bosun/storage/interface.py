@@ -90,7 +90,9 @@ class ListResult:
 
 
 def prefix_end(prefix: str) -> str:
-    """The first key after every key starting with prefix (etcd's range_end)."""
+    """The first key after every key starting with prefix (etcd's range_end); "" means every key."""
+    if not prefix:
+        return "\U0010ffff"
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from bosun.storage.interface import (
     CompactedError,
     Event,
+    FutureRevisionError,
     KeyExistsError,
     KeyNotFoundError,
     KeyValue,
@@ -94,7 +95,8 @@ class SQLiteStore(Store):
         self._writer: threading.Thread | None = None
         self._readers: ThreadPoolExecutor | None = None
         self._local = threading.local()
-        self._rev = 1
+        self._rev = 1  # last revision handed out (writer thread)
+        self._committed = 1  # last revision committed and delivered (event loop)
         self._compact = 0
         self._subscribers: list[_Subscriber] = []
         self._listeners: list[tuple[str, str, Callable[[list[Event]], None]]] = []
@@ -111,6 +113,7 @@ class SQLiteStore(Store):
         (max_rev,) = conn.execute("SELECT coalesce(max(rev), 0) FROM kv").fetchone()
         (self._compact,) = conn.execute("SELECT value FROM meta WHERE name='compact'").fetchone()
         self._rev = max(meta_rev, max_rev)
+        self._committed = self._rev
         self._readers = ThreadPoolExecutor(max_workers=3, thread_name_prefix="sqlite-read")
         self._writer = threading.Thread(target=self._write_loop, args=(conn,), name="sqlite-write", daemon=True)
         self._writer.start()
@@ -160,6 +163,8 @@ class SQLiteStore(Store):
                 at = revision or rev
                 if at < compact:
                     raise CompactedError(at, compact)
+                if at > rev:
+                    raise FutureRevisionError(at, rev)
                 if at >= rev:
                     rows = c.execute(
                         "SELECT latest.key, kv.value, kv.rev, kv.create_rev FROM latest "
@@ -189,7 +194,7 @@ class SQLiteStore(Store):
             lambda c: c.execute("SELECT count(*) FROM latest WHERE key >= ? AND key < ?", (prefix, hi)).fetchone()[0])
 
     async def current_revision(self) -> int:
-        return self._rev
+        return self._committed
 
     async def compacted_revision(self) -> int:
         return self._compact
@@ -344,6 +349,8 @@ class SQLiteStore(Store):
         events: list[Event] = []
         for op in batch:
             events.extend(op.events)
+        if events:
+            self._committed = max(self._committed, events[-1].revision)
         if events and self._listeners:
             for start, end, fn in list(self._listeners):
                 mine = [e for e in events if start <= e.key < end]
@@ -369,7 +376,7 @@ class SQLiteStore(Store):
         sub = _Subscriber(prefix, prefix_end(prefix), asyncio.Queue())
         self._subscribers.append(sub)
         try:
-            last = self._rev
+            last = self._committed
             if start_revision > 0:
                 if start_revision < self._compact:
                     raise CompactedError(start_revision, self._compact)

@@ -37,12 +37,6 @@ async def next_events(store: Store, prefix: str, start: int, n: int, *, quiet: f
     return out
 
 
-def known_bug(request: pytest.FixtureRequest, store: Store, backend: str, reason: str) -> None:
-    """Marks a test as failing on one backend until the bug reported for it is fixed."""
-    if store.name == backend:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
-
-
 def summary(events: list[Event]) -> list[tuple[str, str, bytes | None, bytes | None, int]]:
     return [(e.type, e.key, e.value, e.prev_value, e.revision) for e in events]
 
@@ -235,7 +229,6 @@ async def test_list_at_an_old_revision(store: Store) -> None:
 
 
 async def test_list_at_a_future_revision_fails(store: Store, request: pytest.FixtureRequest) -> None:
-    known_bug(request, store, "sqlite", "list(revision=future) answers with the present (reported)")
     await store.create(PODS + "ns/a", b"x")
     current = await store.current_revision()
     with pytest.raises(FutureRevisionError) as err:
@@ -420,7 +413,6 @@ async def test_200_concurrent_writers(store: Store) -> None:
 
 
 async def test_current_revision_is_never_ahead_of_what_reads_see(store: Store, request: pytest.FixtureRequest) -> None:
-    known_bug(request, store, "sqlite", "current_revision() counts writes still in flight (reported)")
     # A client that takes current_revision() as "now" (an empty list's resourceVersion) and then
     # watches from the next revision must not miss a write that was in flight at that moment.
     async def writer(w: int) -> None:
