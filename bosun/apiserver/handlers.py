@@ -182,6 +182,8 @@ class ResourceHandlers:
         if info.subresource:
             return await self.server.subresources.handle(request, info, reg, user)
         verb = info.verb
+        if not r.stored and verb in ("get", "list"):
+            return await self.server.virtual.read(request, info, reg)
         if verb == "get":
             return await self.get(request, info, reg)
         if verb == "list":

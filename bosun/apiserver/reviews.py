@@ -71,6 +71,56 @@ class VirtualResources:
             raise errors.method_not_allowed()
         return json_response(orjson.dumps(obj), 201)
 
+    async def read(self, request: web.Request, info: RequestInfo, reg: Registry) -> web.Response:
+        """get and list of computed resources (componentstatuses)."""
+        if reg.resource.plural != "componentstatuses":
+            raise errors.method_not_allowed()
+        items = await self.component_statuses()
+        headers = {"Warning": '299 - "v1 ComponentStatus is deprecated in v1.19+"'}
+        if info.verb == "get":
+            for item in items:
+                if item["metadata"]["name"] == info.name:
+                    return json_response(orjson.dumps(item), headers=headers)
+            raise errors.not_found("", "componentstatuses", info.name)
+        body = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
+        return json_response(orjson.dumps(body), headers=headers)
+
+    async def component_statuses(self) -> list[Obj]:
+        """The scheduler and controller manager by their /healthz ports, the datastore by a read."""
+        import asyncio
+
+        import aiohttp
+
+        async def probe(port: int) -> tuple[bool, str]:
+            url = f"https://127.0.0.1:{port}/healthz"
+            try:
+                async with aiohttp.ClientSession() as s, s.get(url, ssl=False,
+                                                               timeout=aiohttp.ClientTimeout(total=2)) as r:
+                    text = await r.text()
+                    return r.status == 200 and text.strip() == "ok", text.strip()
+            except (TimeoutError, aiohttp.ClientError, OSError) as e:
+                return False, f'Get "{url}": dial tcp 127.0.0.1:{port}: connect: connection refused' \
+                    if isinstance(e, aiohttp.ClientConnectorError) else str(e)
+
+        async def datastore() -> tuple[bool, str]:
+            try:
+                await self.server.store.current_revision()  # type: ignore[union-attr]
+                return True, "ok"
+            except Exception as e:  # noqa: BLE001 - reported as the component's health
+                return False, str(e)
+
+        results = await asyncio.gather(probe(10259), probe(10257), datastore())
+        out = []
+        for name, (ok, message) in zip(("scheduler", "controller-manager", "etcd-0"), results, strict=True):
+            cond: Obj = {"type": "Healthy", "status": "True" if ok else "False"}
+            if ok:
+                cond["message"] = "ok"
+            else:
+                cond["error"] = message
+            out.append({"kind": "ComponentStatus", "apiVersion": "v1", "metadata": {"name": name},
+                        "conditions": [cond]})
+        return out
+
     def _token_review(self, spec: Obj) -> Obj:
         token = spec.get("token", "")
         try:
