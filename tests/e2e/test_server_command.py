@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def test_server_merges_kubeconfig_and_reset_cleans_up() -> None:
         res = subprocess.run([kubectl_binary(None), "--server", "http://127.0.0.1:8080", "get", "ns"],
                              capture_output=True, text=True, env=env)
         assert res.returncode != 0
+        # Reap the server as soon as it exits, as init would for a server started from a shell.
+        reaper = threading.Thread(target=proc.wait, daemon=True)
+        reaper.start()
         reset = subprocess.run([sys.executable, "-m", "bosun.cli.main", "reset", "--data-dir", str(data)],
                                capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
         assert reset.returncode == 0, reset.stderr
