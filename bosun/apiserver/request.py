@@ -146,6 +146,9 @@ class Output:
 
 
 def negotiate(accept: str | None, protobuf_ok: bool = True) -> Output:
+    """The response format. JSON wins whenever it is acceptable (kubectl's typed clients list protobuf
+    first but accept JSON, and JSON is the cheaper encoding here); protobuf only when it is the sole choice."""
+    proto: Output | None = None
     for mt in parse_accept(accept):
         t = mt.type
         shape = mt.as_
@@ -159,8 +162,10 @@ def negotiate(accept: str | None, protobuf_ok: bool = True) -> Output:
             return Output("json", shape, mt.params.get("v", "v1"))
         if t in (YAML, "application/x-yaml", "text/yaml"):
             return Output("yaml", shape, mt.params.get("v", "v1"))
-        if t == PROTOBUF and protobuf_ok:
-            return Output("protobuf", shape, mt.params.get("v", "v1"))
+        if t == PROTOBUF and protobuf_ok and proto is None:
+            proto = Output("protobuf", shape, mt.params.get("v", "v1"))
+    if proto is not None:
+        return proto
     raise errors.not_acceptable("only the following media types are accepted: application/json, "
                                 "application/yaml, application/vnd.kubernetes.protobuf")
 
