@@ -80,6 +80,7 @@ class APIServer:
         self._tasks: list[asyncio.Task[Any]] = []
         self.urls: list[str] = []
         self.ca: pki.CA | None = None
+        self._cert_identities: dict[bytes, tuple[str, list[str]]] = {}
         from bosun.apiserver.admission import Admission
         from bosun.apiserver.managed import ManagedFields
         from bosun.apiserver.openapi import OpenAPI
@@ -306,7 +307,12 @@ class APIServer:
         peer = None
         der = sslobj.getpeercert(binary_form=True)
         if der:
-            peer = pki.identity_from_cert(der)
+            peer = self._cert_identities.get(der)
+            if peer is None:
+                peer = pki.identity_from_cert(der)
+                if len(self._cert_identities) > 1024:
+                    self._cert_identities.clear()
+                self._cert_identities[der] = peer
         return self.authenticator.authenticate(request.headers, peer)
 
     async def _non_resource(self, request: web.Request, info: RequestInfo) -> web.StreamResponse:
