@@ -95,9 +95,12 @@ class Strategy:
     def prepare_for_status_update(self, obj: Obj, old: Obj) -> None:
         """An update of the status subresource changes only status (and metadata such as labels is kept old)."""
         new_status = obj.get("status")
+        managed = obj.get("metadata", {}).get("managedFields")
         obj.clear()
         obj.update({k: v for k, v in old.items() if k != "status"})
         obj["metadata"] = dict(old["metadata"])
+        if managed is not None:
+            obj["metadata"]["managedFields"] = managed
         if new_status is not None:
             obj["status"] = new_status
 

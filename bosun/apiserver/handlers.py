@@ -447,6 +447,11 @@ class ResourceHandlers:
             elif kind == "strategic":
                 new = patches.strategic_merge_patch(deep_copy(base), patch, self.server.schema_for(reg))
             else:
+                body_name = (patch.get("metadata") or {}).get("name") if isinstance(patch.get("metadata"), dict) \
+                    else None
+                if body_name and body_name != info.name:
+                    raise errors.bad_request(f"the name of the object ({body_name}) does not match the name on "
+                                             f"the URL ({info.name})")
                 new = self.server.managed.apply(reg, deep_copy(base), patch, ctx, force)
             if not isinstance(new, dict):
                 raise errors.bad_request("the patched object is not an object")

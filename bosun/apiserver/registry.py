@@ -491,11 +491,15 @@ def _parse_rv(rv: str) -> int:
 
 
 def _same(new: Obj, old: Obj) -> bool:
-    """Equal apart from managedFields timestamps (an update that changes nothing is not written)."""
+    """Equal apart from managedFields timestamps: such an update is not written (as upstream)."""
     if new == old:
         return True
     nm, om = new.get("metadata", {}), old.get("metadata", {})
-    if nm.get("managedFields") is None or om.get("managedFields") is None:
+    nf, of = nm.get("managedFields"), om.get("managedFields")
+    if nf is None or of is None or len(nf) != len(of):
+        return False
+    if any({k: v for k, v in a.items() if k != "time"} != {k: v for k, v in b.items() if k != "time"}
+           for a, b in zip(nf, of, strict=True)):
         return False
     a = dict(new, metadata={k: v for k, v in nm.items() if k != "managedFields"})
     b = dict(old, metadata={k: v for k, v in om.items() if k != "managedFields"})
