@@ -72,7 +72,10 @@ class Resource:
 
     @property
     def storage_version_hash(self) -> str:
-        digest = hashlib.sha256(f"{self.group}/{self.storage_version or self.version}/{self.kind}".encode()).digest()
+        group, version = self.group, self.storage_version or self.version
+        if version == "core":  # stored as the core/v1 kind (events.k8s.io Events)
+            group, version = "", "v1"
+        digest = hashlib.sha256(f"{group}/{version}/{self.kind}".encode()).digest()
         return base64.b64encode(digest[:8]).decode()
 
 
