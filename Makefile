@@ -27,6 +27,8 @@ test: install lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || \
+		echo "bench needs wrk: apt-get install wrk" >&2
 	$(BIN)/python bench/api.py
 
 clean:
