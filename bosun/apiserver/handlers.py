@@ -245,6 +245,8 @@ class ResourceHandlers:
             except ValueError:
                 raise errors.bad_request(f'invalid resource version "{rv}"') from None
         try:
+            if from_rev is not None and from_rev < cache.start_rev:
+                await cache.backfill(from_rev)
             watcher = cache.watch(prefix, match, from_rev)
         except TooOld as e:
             raise errors.gone(str(e)) from None

@@ -286,6 +286,48 @@ class WatchCache:
         self.watchers.add(w)
         return w
 
+    async def backfill(self, from_rev: int) -> None:
+        """Extend the event ring back to `from_rev` from the store's history.
+
+        A fresh cache (after a restart or a relist) starts at its load revision; a
+        client resuming from an older revision is served from the store's history
+        while the store still has it, so it loses nothing. Raises TooOld otherwise.
+        """
+        start = self.start_rev
+        if from_rev >= start:
+            return
+        room = EVENT_CAPACITY - len(self.events)
+        try:
+            history = await self.store.history(self.prefix, from_rev + 1, start)
+        except CompactedError:
+            raise TooOld(from_rev, start + 1) from None
+        if self.start_rev != start:
+            return  # relisted meanwhile: watch() judges the request against the new window
+        if len(history) > room:
+            raise TooOld(from_rev, start + 1)
+        state: dict[str, Entry | None] = {}
+        events = []
+        for e in history:
+            prev = state.get(e.key)
+            if prev is None and e.prev_value is not None:
+                prev = make_entry(e.prev_value, 0)
+            if e.type == "DELETE":
+                if prev is None:
+                    continue
+                last = dict(prev.obj)
+                last["metadata"] = dict(last["metadata"], resourceVersion=str(e.revision))
+                events.append(CacheEvent("DELETED", e.key, Entry(last, orjson.dumps(last), e.revision), prev,
+                                         e.revision))
+                state[e.key] = None
+            else:
+                assert e.value is not None
+                entry = make_entry(e.value, e.revision)
+                events.append(CacheEvent("ADDED" if e.is_create or prev is None else "MODIFIED", e.key, entry,
+                                         prev, e.revision))
+                state[e.key] = entry
+        self.events = deque(events + list(self.events), maxlen=EVENT_CAPACITY)
+        self.start_rev = from_rev
+
     def unwatch(self, w: Watcher) -> None:
         self.watchers.discard(w)
         w.closed = True

@@ -147,6 +147,13 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    async def history(self, prefix: str, from_revision: int, to_revision: int) -> list[Event]:
+        """The events under prefix with from_revision <= revision <= to_revision, in order.
+
+        Raises CompactedError when from_revision is compacted.
+        """
+
+    @abc.abstractmethod
     async def compact(self, revision: int) -> None: ...
 
     @abc.abstractmethod

@@ -398,6 +398,18 @@ class SQLiteStore(Store):
         finally:
             self._subscribers.remove(sub)
 
+    async def history(self, prefix: str, from_revision: int, to_revision: int) -> list[Event]:
+        if from_revision < self._compact:
+            raise CompactedError(from_revision, self._compact)
+        out: list[Event] = []
+        while from_revision <= to_revision:
+            page = await self._history(prefix, from_revision, 2000)
+            out.extend(e for e in page if e.revision <= to_revision)
+            if len(page) < 2000 or page[-1].revision >= to_revision:
+                break
+            from_revision = page[-1].revision + 1
+        return out
+
     async def _history(self, prefix: str, from_rev: int, limit: int) -> list[Event]:
         hi = prefix_end(prefix)
 

@@ -359,6 +359,26 @@ async def test_watch_of_a_compacted_revision_fails(store: Store) -> None:
     assert await store.compacted_revision() == rev
 
 
+async def test_history_between_two_revisions(store: Store) -> None:
+    k1, k2 = PODS + "ns/a", PODS + "ns/b"
+    r1 = await store.create(k1, b"a1")
+    r2 = await store.create(k2, b"b1")
+    await store.create("/registry/services/ns/a", b"other")  # outside the prefix
+    r3 = await store.update(k1, b"a2", r1)
+    r4, _ = await store.delete(k2)
+    r5 = await store.create(k2, b"b2")  # after the window
+    assert summary(await store.history(PODS, r2, r4)) == [
+        ("PUT", k2, b"b1", None, r2),
+        ("PUT", k1, b"a2", b"a1", r3),
+        ("DELETE", k2, None, b"b1", r4),
+    ]
+    assert summary(await store.history(PODS, r5, r5)) == [("PUT", k2, b"b2", None, r5)]
+    assert await store.history(PODS, r5 + 1, r5) == []
+    await store.compact(r3)
+    with pytest.raises(CompactedError):
+        await store.history(PODS, r1, r5)
+
+
 # ---- concurrency
 
 
