@@ -353,7 +353,7 @@ class ResourceHandlers:
 
     async def decode_object(self, request: web.Request, reg: Registry) -> Obj:
         body = await self._read_body(request)
-        obj = decode_body(request.content_type if request.body_exists else None, body, reg.resource.kind)
+        obj = decode_body(request.headers.get("Content-Type"), body, reg.resource.kind)
         if not isinstance(obj, dict):
             raise errors.bad_request(f"Object 'Kind' is missing in '{body[:200].decode(errors='replace')}'")
         r = reg.resource
@@ -412,7 +412,7 @@ class ResourceHandlers:
     async def apply_patch_request(self, request: web.Request, info: RequestInfo, reg: Registry,
                                   ctx: WriteContext, view: Callable[[Obj], Obj] | None = None,
                                   unview: Callable[[Obj, Obj], Obj] | None = None) -> tuple[Obj, bool]:
-        ct = (request.content_type or "").lower()
+        ct = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         kind = PATCH_TYPES.get(ct)
         if kind is None:
             raise errors.StatusError(415, "UnsupportedMediaType",
@@ -486,7 +486,7 @@ class ResourceHandlers:
         if request.body_exists:
             body = await self._read_body(request)
             if body.strip():
-                options = decode_body(request.content_type, body, "DeleteOptions")
+                options = decode_body(request.headers.get("Content-Type"), body, "DeleteOptions")
                 if not isinstance(options, dict):
                     raise errors.bad_request("DeleteOptions must be an object")
         q = request.query

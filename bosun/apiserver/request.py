@@ -183,7 +183,10 @@ _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _no_dates)
 
 
 def decode_body(content_type: str | None, body: bytes, expect: str) -> Any:
-    """Parse a request body by its Content-Type into wire form (JSON-compatible data)."""
+    """Parse a request body by its Content-Type into wire form (JSON-compatible data).
+
+    No Content-Type means JSON, as upstream negotiates it (the Python client sends none on creates).
+    """
     ct = (content_type or JSON).split(";")[0].strip().lower()
     if len(body) > MAX_BODY:
         raise errors.too_large()

@@ -35,7 +35,7 @@ class VirtualResources:
 
     async def create(self, request: web.Request, info: RequestInfo, reg: Registry, user: UserInfo) -> web.Response:
         body = await request.read()
-        obj = decode_body(request.content_type if request.body_exists else None, body, reg.resource.kind)
+        obj = decode_body(request.headers.get("Content-Type"), body, reg.resource.kind)
         if not isinstance(obj, dict):
             raise errors.bad_request("the request body must be an object")
         r = reg.resource

@@ -73,7 +73,7 @@ class Subresources:
             return await self.finalize(request, info, reg, user)
         if name == "binding":
             body = await request.read()
-            binding = decode_body(request.content_type if request.body_exists else None, body, "Binding")
+            binding = decode_body(request.headers.get("Content-Type"), body, "Binding")
             if not isinstance(binding, dict):
                 raise errors.bad_request("the request body must be a Binding")
             binding.setdefault("metadata", {})
@@ -140,7 +140,7 @@ class Subresources:
 
         if verb == "update":
             body = await request.read()
-            new_scale = decode_body(request.content_type, body, "Scale")
+            new_scale = decode_body(request.headers.get("Content-Type"), body, "Scale")
             if not isinstance(new_scale, dict):
                 raise errors.bad_request("the request body must be a Scale")
 
@@ -172,7 +172,7 @@ class Subresources:
 
     async def evict(self, request: web.Request, info: RequestInfo, reg: Registry, user: Any) -> web.Response:
         body = await request.read()
-        eviction = decode_body(request.content_type if request.body_exists else None, body, "Eviction") if body else {}
+        eviction = decode_body(request.headers.get("Content-Type"), body, "Eviction") if body else {}
         if not isinstance(eviction, dict):
             raise errors.bad_request("the request body must be an Eviction")
         entry = await reg.get(info.namespace, info.name)

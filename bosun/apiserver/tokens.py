@@ -124,7 +124,7 @@ class ServiceAccountTokens:
     async def token_request(self, request: web.Request, info: RequestInfo, reg: Registry, user: Any) -> web.Response:
         entry = await reg.get(info.namespace, info.name)
         body = await request.read()
-        req = decode_body(request.content_type if request.body_exists else None, body, "TokenRequest") if body else {}
+        req = decode_body(request.headers.get("Content-Type"), body, "TokenRequest") if body else {}
         if not isinstance(req, dict):
             raise errors.bad_request("the request body must be a TokenRequest")
         spec = req.get("spec") or {}
