@@ -9,9 +9,11 @@ field selectors, graceful deletion. Group modules (`bosun.api.core`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from bosun.api.resources import Resource
+from bosun.api.validation import dns1123_subdomain, validate_object_meta, validate_object_meta_update
 from bosun.machinery.errors import Cause
 
 Obj = dict[str, Any]
@@ -44,6 +46,9 @@ class Strategy:
     field_labels: ClassVar[tuple[str, ...]] = ()
     # Whether metadata.generation is maintained (objects with a spec).
     tracks_generation: ClassVar[bool] = True
+    # Upstream's ValidateNameFunc of the kind: (name, prefix) -> problems. Subclasses override it
+    # (`name_validator = staticmethod(dns1123_label)`); it is read from the class, so a plain function works too.
+    name_validator: ClassVar[Callable[..., list[str]]] = staticmethod(dns1123_subdomain)
 
     def __init__(self, resource: Resource) -> None:
         self.resource = resource
@@ -55,12 +60,12 @@ class Strategy:
         """Fill in upstream's defaults in place (runs on every create and update)."""
 
     def validate(self, obj: Obj) -> list[Cause]:
-        """Errors of a new object (metadata included)."""
-        return []
+        """Errors of a new object (metadata included); subclasses add theirs to `super().validate(obj)`."""
+        return validate_object_meta(obj.get("metadata"), self.resource.namespaced, type(self).name_validator)
 
     def validate_update(self, obj: Obj, old: Obj) -> list[Cause]:
-        """Errors of an update, immutable fields included (runs after validate)."""
-        return []
+        """Errors of an update, immutable fields included (runs when validate found none)."""
+        return validate_object_meta_update(obj.get("metadata"), old.get("metadata"))
 
     def validate_status_update(self, obj: Obj, old: Obj) -> list[Cause]:
         return []

@@ -1,0 +1,65 @@
+"""flowcontrol.apiserver.k8s.io/v1 FlowSchema and PriorityLevelConfiguration."""
+
+import copy
+
+from bosun.api import strategy as strategies
+from bosun.api.resources import builtin_table
+
+strategies.load_group_modules()
+TABLE = builtin_table()
+
+
+def strat(group: str, kind: str, version: str = "v1"):
+    return strategies.strategy_for(TABLE.by_kind(group, version, kind))
+
+
+def create(s, obj: dict) -> tuple[dict, list[str]]:
+    obj = copy.deepcopy(obj)
+    meta = obj.setdefault("metadata", {})
+    if s.resource.namespaced:
+        meta.setdefault("namespace", "default")
+    meta.setdefault("uid", "uid-1")
+    s.prepare_for_create(obj)
+    s.default(obj)
+    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+
+
+def update(s, new: dict, old: dict) -> tuple[dict, list[str]]:
+    new = copy.deepcopy(new)
+    s.prepare_for_update(new, old)
+    s.default(new)
+    return new, [f"{c.field}: {c.message}" for c in (s.validate(new) or s.validate_update(new, old))]
+
+GROUP = "flowcontrol.apiserver.k8s.io"
+
+
+def test_flow_schema():
+    s = strat(GROUP, "FlowSchema")
+    fs, errs = create(s, {"metadata": {"name": "fs"}, "spec": {"priorityLevelConfiguration": {"name": "global-default"},
+                                                              "rules": [{"subjects": [{"kind": "Group", "group": {
+                                                                  "name": "system:authenticated"}}],
+                                                                  "nonResourceRules": [{"verbs": ["*"],
+                                                                                        "nonResourceURLs": ["*"]}]}]}})
+    assert errs == [] and fs["spec"]["matchingPrecedence"] == 1000 and fs["status"] == {}
+    _, errs = create(s, {"metadata": {"name": "fs"}, "spec": {"matchingPrecedence": 1, "rules": [{"subjects": []}]}})
+    assert errs == ["spec.matchingPrecedence: Invalid value: 1: only the schema named 'exempt' may have "
+                    "matchingPrecedence 1",
+                    "spec.priorityLevelConfiguration.name: Required value: must reference a priority level",
+                    "spec.rules[0].subjects: Required value: subjects must contain at least one value",
+                    "spec.rules[0]: Required value: at least one of resourceRules and nonResourceRules has to be "
+                    "non-empty"]
+
+
+def test_priority_level_configuration():
+    s = strat(GROUP, "PriorityLevelConfiguration")
+    pl, errs = create(s, {"metadata": {"name": "workload"}, "spec": {"type": "Limited", "limited": {
+        "limitResponse": {"type": "Queue", "queuing": {}}}}})
+    assert errs == []
+    assert pl["spec"]["limited"] == {"nominalConcurrencyShares": 30, "lendablePercent": 0, "limitResponse": {
+        "type": "Queue", "queuing": {"handSize": 8, "queues": 64, "queueLengthLimit": 50}}}
+    _, errs = create(s, {"metadata": {"name": "workload"}, "spec": {"type": "Exempt"}})
+    assert errs == ['spec.type: Invalid value: "Exempt": type must be \'Exempt\' if and only if name is \'exempt\'']
+    _, errs = create(s, {"metadata": {"name": "w"}, "spec": {"type": "Limited", "limited": {"limitResponse": {
+        "type": "Queue", "queuing": {"handSize": 70, "queues": 64, "queueLengthLimit": 5}}}}})
+    assert errs == ["spec.limited.limitResponse.queuing.handSize: Invalid value: 70: should not be greater than "
+                    "queues (64)"]
