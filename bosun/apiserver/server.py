@@ -381,9 +381,15 @@ class APIServer:
 
     def _openapi(self, request: web.Request, path: str) -> web.Response:
         if path == "/openapi/v2":
-            body, etag = self.openapi.v2_json()
+            from bosun.apiserver import openapi_proto
+
+            accept = request.headers.get("Accept", "")
+            proto = openapi_proto.CONTENT_TYPE in accept and "json" not in accept.split(openapi_proto.CONTENT_TYPE)[0]
+            body, etag = self.openapi.v2_proto() if proto else self.openapi.v2_json()
             if request.headers.get("If-None-Match") == etag:
                 return web.Response(status=304, headers={"ETag": etag})
+            if proto:
+                return web.Response(body=body, headers={"ETag": etag, "Content-Type": openapi_proto.RESPONSE_CONTENT_TYPE})
             return json_response(body, headers={"ETag": etag})
         if path == "/openapi/v3":
             return json_response(orjson.dumps(self.openapi.v3_index()))
