@@ -1,13 +1,17 @@
 """Admission: the built-in plugins upstream enables by default, run after validation, before storage.
 
 Mutating and validating steps of one write, each a small function keyed by
-resource: NamespaceLifecycle, ServiceAccount, DefaultTolerationSeconds,
-Priority, and the Service IP and NodePort allocation.
+resource: NamespaceLifecycle, ServiceAccount (with the projected token volume),
+DefaultTolerationSeconds, Priority (and the single default PriorityClass),
+the requester recorded on a CertificateSigningRequest, and the Service IP and
+NodePort allocation.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import string
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +30,9 @@ Plugin = Callable[[Registry, Obj, Obj | None, WriteContext], Awaitable[None]]
 IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 NOT_READY_TOLERATION = {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
                         "tolerationSeconds": 300}
+SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+# The token is asked for an hour and 7 seconds, as upstream does (the extra seconds mark it as a bound token).
+TOKEN_EXPIRATION_SECONDS = 3607
 UNREACHABLE_TOLERATION = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
                           "tolerationSeconds": 300}
 
@@ -38,6 +45,8 @@ class Admission:
             ("", "pods"): [self.pod_service_account, self.pod_default_tolerations, self.pod_priority],
             ("", "services"): [self.services.admit],
             ("", "namespaces"): [self.namespace_delete_protection],
+            ("scheduling.k8s.io", "priorityclasses"): [self.priority_class_single_default],
+            ("certificates.k8s.io", "certificatesigningrequests"): [self.csr_requester],
         }
 
     async def start(self) -> None:
@@ -75,6 +84,10 @@ class Admission:
         if ctx.operation == "DELETE" and obj["metadata"]["name"] in IMMORTAL_NAMESPACES:
             raise errors.forbidden("", "namespaces", obj["metadata"]["name"],
                                    "this namespace may not be deleted")
+        if ctx.operation == "DELETE" and obj["metadata"].get("deletionTimestamp"):
+            raise errors.conflict("", "namespaces", obj["metadata"]["name"],
+                                  "The system is ensuring all content is removed from this namespace.  Upon "
+                                  "completion, this namespace will automatically be purged by the system.")
 
     # ---- pods
 
@@ -91,6 +104,14 @@ class Admission:
             return  # mirror pods of static pods carry no service account
         spec["serviceAccountName"] = name
         spec["serviceAccount"] = name
+        if spec.get("automountServiceAccountToken") is False:
+            return
+        sareg = self.server.registry("", "serviceaccounts")
+        sa = sareg.cache.get(sareg.key(obj["metadata"].get("namespace", ""), name))
+        if sa is not None and sa.obj.get("automountServiceAccountToken") is False and \
+                spec.get("automountServiceAccountToken") is not True:
+            return
+        _mount_service_account_token(spec)
 
     async def pod_default_tolerations(self, reg: Registry, obj: Obj, old: Obj | None, ctx: WriteContext) -> None:
         if ctx.operation != "CREATE":
@@ -119,6 +140,7 @@ class Admission:
             default = self._default_priority_class()
             if default is None:
                 spec.setdefault("priority", 0)
+                spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
                 return
             cls = default["metadata"]["name"]
             spec["priorityClassName"] = cls
@@ -134,8 +156,39 @@ class Admission:
                                    f"({spec['priority']}) must not be provided in pod spec; priority admission "
                                    "controller computed " f"{value} from the given PriorityClass name")
         spec["priority"] = value
-        if "preemptionPolicy" in entry.obj:
-            spec["preemptionPolicy"] = entry.obj["preemptionPolicy"]
+        spec["preemptionPolicy"] = entry.obj.get("preemptionPolicy") or "PreemptLowerPriority"
+
+    async def priority_class_single_default(self, reg: Registry, obj: Obj, old: Obj | None,
+                                            ctx: WriteContext) -> None:
+        if ctx.operation not in ("CREATE", "UPDATE") or obj.get("globalDefault") is not True:
+            return
+        name = obj["metadata"].get("name", "")
+        for entry in reg.cache.objects.values():
+            other = entry.obj["metadata"]["name"]
+            if other != name and entry.obj.get("globalDefault") is True:
+                raise errors.forbidden("scheduling.k8s.io", "priorityclasses", name,
+                                       f"PriorityClass {other} is already marked as default. Only one default "
+                                       "can exist")
+
+    # ---- certificates
+
+    async def csr_requester(self, reg: Registry, obj: Obj, old: Obj | None, ctx: WriteContext) -> None:
+        """A CSR records who asked for it; what the client sent there is replaced."""
+        if ctx.operation != "CREATE" or ctx.subresource:
+            return
+        spec = obj.setdefault("spec", {})
+        for k in ("username", "uid", "groups", "extra"):
+            spec.pop(k, None)
+        user = ctx.user
+        if user is None:
+            return
+        spec["username"] = user.name
+        if user.uid:
+            spec["uid"] = user.uid
+        if user.groups:
+            spec["groups"] = list(user.groups)
+        if user.extra:
+            spec["extra"] = {k: list(v) for k, v in user.extra.items()}
 
     def _default_priority_class(self) -> Obj | None:
         pcreg = self.server.registry("scheduling.k8s.io", "priorityclasses")
@@ -145,3 +198,26 @@ class Admission:
                 if best is None or entry.obj.get("value", 0) < best.get("value", 0):
                     best = entry.obj
         return best
+
+
+def _mount_service_account_token(spec: Obj) -> None:
+    """The `kube-api-access-*` projected volume (token, cluster CA, namespace), mounted in every container."""
+    containers = [c for key in ("initContainers", "containers") for c in (spec.get(key) or [])
+                  if isinstance(c, dict)]
+    if any(m.get("mountPath") == SERVICE_ACCOUNT_MOUNT for c in containers for m in (c.get("volumeMounts") or [])
+           if isinstance(m, dict)):
+        return
+    volumes = spec.get("volumes") or []
+    taken = {v.get("name") for v in volumes if isinstance(v, dict)}
+    name = ""
+    while not name or name in taken:
+        name = "kube-api-access-" + "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
+    volumes.append({"name": name, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION_SECONDS, "path": "token"}},
+        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1",
+                                                                      "fieldPath": "metadata.namespace"}}]}},
+    ]}})
+    spec["volumes"] = volumes
+    for c in containers:
+        c.setdefault("volumeMounts", []).append({"name": name, "readOnly": True, "mountPath": SERVICE_ACCOUNT_MOUNT})

@@ -459,9 +459,9 @@ class ResourceHandlers:
                 raise errors.bad_request("the patched object is not an object")
             if unview is not None and old is not None:
                 new = unview(new, old)
+            self.server.check_fields(reg, new, None, request)
             if kind != "apply":
                 self.server.managed.on_write(reg, new, old, ctx)
-            self.server.check_fields(reg, new, None, request)
             return new
         create_ok = kind == "apply" and not ctx.subresource
         return await reg.update(info.namespace, info.name, make, ctx, create_ok=create_ok,

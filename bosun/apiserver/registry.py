@@ -334,6 +334,9 @@ class Registry:
             self._carry_metadata(new, old, namespace)
             if ctx.subresource == "status":
                 self.strategy.prepare_for_status_update(new, old)
+            elif ctx.subresource == "scale":
+                # Scale writes spec.replicas of the object itself: its generation moves as a spec update's does.
+                self.strategy.prepare_for_update(new, old)
             elif ctx.subresource:
                 pass  # subresource handlers build the whole object themselves
             else:

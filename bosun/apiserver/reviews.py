@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
+from bosun.api.core import validate_binding
 from bosun.apiserver.auth import UserInfo
 from bosun.apiserver.handlers import json_response
 from bosun.apiserver.registry import Registry, WriteContext
@@ -149,9 +150,9 @@ class VirtualResources:
         """core/v1 Binding: assign a pod to a node (what the scheduler does)."""
         name = pod_name or binding["metadata"].get("name", "")
         target = binding.get("target") or {}
-        if not target.get("name"):
-            raise errors.invalid("", "Binding", name, [errors.Cause("target.name", "Required value",
-                                                                     "FieldValueRequired")])
+        causes = validate_binding(binding)
+        if causes:
+            raise errors.invalid("", "Binding", name, causes)
         pods = self.server.registry("", "pods")
 
         def make(old: Obj | None) -> Obj:

@@ -192,10 +192,13 @@ class APIServer:
             raise errors.bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
                                      f"{type_errors[0]}")
         if raw is not None and mode != "Ignore" and raw[:1] == b"{":
-            unknown = list(unknown) + structural.duplicate_fields(raw)
+            unknown = list(unknown) + structural.duplicate_fields(raw, node=node, obj=obj)
         if not unknown or mode == "Ignore":
             return
         if mode == "Strict":
+            # A create or update names the kind as upstream's decoder does; a patch has the bare message.
+            if raw is not None:
+                raise structural.strict_error(unknown, reg.resource.kind, reg.resource.version)
             raise structural.strict_error(unknown)
         request.setdefault("warnings", []).extend(unknown)
 
