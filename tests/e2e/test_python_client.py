@@ -72,12 +72,10 @@ def test_deployment_patches(api: client.ApiClient, ns: str) -> None:
     assert s.spec.replicas == 5
     assert apps.read_namespaced_deployment_scale("web", ns).spec.replicas == 5
     # server-side apply through the raw API
-    api.call_api(f"/apis/apps/v1/namespaces/{ns}/deployments/web", "PATCH",
-                 query_params=[("fieldManager", "py-test"), ("force", "true")],
-                 header_params={"Content-Type": "application/apply-patch+yaml", "Accept": "application/json"},
-                 body={"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web",
-                                                                                 "labels": {"owner": "py"}}},
-                 response_type="object", _return_http_data_only=True)
+    apps.patch_namespaced_deployment(
+        "web", ns, {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web",
+                                                                             "labels": {"owner": "py"}}},
+        field_manager="py-test", force=True, _content_type="application/apply-patch+yaml")
     d = apps.read_namespaced_deployment("web", ns)
     assert d.metadata.labels == {"owner": "py"}
     assert "py-test" in {m.manager for m in d.metadata.managed_fields}
