@@ -58,18 +58,22 @@ class Admission:
     async def admit(self, reg: Registry, obj: Obj, old: Obj | None, ctx: WriteContext) -> None:
         r = reg.resource
         if r.namespaced and ctx.operation == "CREATE":
-            self.namespace_lifecycle(reg, obj)
+            await self.namespace_lifecycle(reg, obj)
         for plugin in self.plugins.get((r.group, r.plural), ()):
             await plugin(reg, obj, old, ctx)
 
     # ---- NamespaceLifecycle
 
-    def namespace_lifecycle(self, reg: Registry, obj: Obj) -> None:
+    async def namespace_lifecycle(self, reg: Registry, obj: Obj) -> None:
         ns = obj["metadata"].get("namespace", "")
         if not ns:
             return
         nsreg = self.server.registry("", "namespaces")
         entry = nsreg.cache.get(nsreg.key("", ns))
+        if entry is None:
+            # The watch cache may not have seen a namespace created a moment ago (etcd): ask the store, as
+            # upstream's plugin does a live lookup on a cache miss.
+            entry = await nsreg.get_entry("", ns)
         if entry is None:
             raise errors.not_found("", "namespaces", ns)
         if entry.obj.get("status", {}).get("phase") == "Terminating" or \
