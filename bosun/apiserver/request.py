@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -194,8 +195,11 @@ def decode_body(content_type: str | None, body: bytes, expect: str) -> Any:
               "application/strategic-merge-patch+json", "*/*", ""):
         try:
             return orjson.loads(body)
-        except orjson.JSONDecodeError as e:
-            raise errors.bad_request(f"error decoding {expect}: {_json_error(e)}") from None
+        except orjson.JSONDecodeError:
+            problem = go_json_error(body)
+            if expect in ("patch", "DeleteOptions"):
+                raise errors.bad_request(f"error decoding {expect}: {problem}") from None
+            raise errors.bad_request(f"couldn't get version/kind; json parse error: {problem}") from None
     if ct in (YAML, "application/x-yaml", "text/yaml", "application/apply-patch+yaml"):
         try:
             return yaml.load(body, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
@@ -211,8 +215,57 @@ def decode_body(content_type: str | None, body: bytes, expect: str) -> Any:
     raise errors.unsupported_media_type(ct)
 
 
-def _json_error(e: orjson.JSONDecodeError) -> str:
-    return f"invalid character at offset {e.pos}: {e.msg}" if hasattr(e, "pos") else str(e)
+def go_json_error(body: bytes) -> str:
+    """What Go's encoding/json says of a malformed document (clients and users read these texts)."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        rest = text[e.pos:].lstrip() if e.pos < len(text) else ""
+        if not rest or e.msg.startswith("Unterminated string"):
+            return "unexpected end of JSON input"
+        c = rest[0]
+        where = {
+            "Expecting value": "looking for beginning of value",
+            "Expecting property name enclosed in double quotes": "looking for beginning of object key string",
+            "Expecting ':' delimiter": "after object key",
+            "Extra data": "after top-level value",
+        }.get(e.msg)
+        if where is None and e.msg.startswith("Expecting ',' delimiter"):
+            before = text[:e.pos].rstrip()
+            where = "after array element" if _innermost_open(before) == "[" else "after object key:value pair"
+        return f"invalid character {_go_char(c)} {where or 'in string literal'}"
+    except RecursionError:
+        return "exceeded max depth"
+    return "unexpected end of JSON input"
+
+
+def _innermost_open(text: str) -> str:
+    depth: list[str] = []
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth.append(ch)
+        elif ch in "]}" and depth:
+            depth.pop()
+    return depth[-1] if depth else ""
+
+
+def _go_char(c: str) -> str:
+    if c == "'":
+        return "'\\''"
+    if c == '"':
+        return "'\"'"
+    return f"'{c}'"
 
 
 def _yaml_error(e: yaml.YAMLError) -> str:

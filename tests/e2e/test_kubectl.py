@@ -326,12 +326,23 @@ def test_bad_input(k: K, tmp_path: Path) -> None:
     assert res.returncode != 0 and "a lowercase RFC 1123 subdomain" in res.stderr
     f.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {replicas: many}\n")
     res = k("create", "-f", str(f), "--validate=false", check=False)
-    assert res.returncode != 0
+    assert res.returncode != 0 and "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas " \
+        "of type int32" in res.stderr
     f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndatta: {a: b}\n")
     res = k("create", "-f", str(f), check=False)
     assert res.returncode != 0 and 'unknown field "datta"' in res.stderr
     big = "x" * (3 * 1024 * 1024 + 10)
     f.write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata: {{a: {big}}}\n")
     res = k("create", "-f", str(f), check=False)
-    assert res.returncode != 0
+    assert res.returncode != 0 and "Request entity too large: limit is 3145728" in res.stderr
+    # malformed bodies sent as they are: the server answers with upstream's Status
+    raw = f"/api/v1/namespaces/{k.ns}/configmaps"
+    f.write_text('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": ')
+    res = k("create", "--raw", raw, "-f", str(f), check=False, ns=False)
+    assert "couldn't get version/kind; json parse error: unexpected end of JSON input" in res.stderr
+    f.write_text('{"apiVersion": "v1", "kind": "Widget", "metadata": {"name": "w"}}')
+    res = k("create", "--raw", raw, "-f", str(f), check=False, ns=False)
+    assert res.returncode != 0 and 'no kind "Widget" is registered' in res.stderr
+    res = k("get", "--raw", "/apis/apps/v9/deployments", check=False, ns=False)
+    assert "the server could not find the requested resource" in res.stderr
     assert k.out("get", "ns", k.ns, "-o", "name", ns=False).strip() == f"namespace/{k.ns}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bosun.apiserver.request import negotiate, parse_request
+from bosun.apiserver.request import decode_body, go_json_error, negotiate, parse_request
 from bosun.machinery.errors import StatusError
 
 
@@ -51,3 +51,30 @@ def test_negotiation() -> None:
     with pytest.raises(StatusError) as e:
         negotiate("text/html")
     assert e.value.code == 406
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (b'{"a": ', "unexpected end of JSON input"),
+    (b'{"a": "x', "unexpected end of JSON input"),
+    (b"kind: [", "invalid character 'k' looking for beginning of value"),
+    (b'{"a" 1}', "invalid character '1' after object key"),
+    (b"{a:1}", "invalid character 'a' looking for beginning of object key string"),
+    (b"[1 2]", "invalid character '2' after array element"),
+    (b'{"a":1 "b":2}', "invalid character '\"' after object key:value pair"),
+    (b"{} x", "invalid character 'x' after top-level value"),
+])
+def test_malformed_json_is_described_as_go_does(body: bytes, said: str) -> None:
+    assert go_json_error(body) == said
+
+
+def test_malformed_bodies_are_bad_requests() -> None:
+    with pytest.raises(StatusError) as e:
+        decode_body("application/json", b'{"kind": "ConfigMap", ', "ConfigMap")
+    assert e.value.code == 400
+    assert e.value.message == "couldn't get version/kind; json parse error: unexpected end of JSON input"
+    with pytest.raises(StatusError) as e:
+        decode_body("application/yaml", b"a: [\n", "ConfigMap")
+    assert e.value.code == 400 and e.value.message.startswith("error converting YAML to JSON: yaml: line")
+    with pytest.raises(StatusError) as e:
+        decode_body("application/json", b"x" * (3 * 1024 * 1024 + 1), "ConfigMap")
+    assert e.value.code == 413
