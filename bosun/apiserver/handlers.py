@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bosun.api import printers
 from bosun.apiserver.registry import Registry, WriteContext, deep_copy
-from bosun.apiserver.request import MAX_BODY, Output, RequestInfo, decode_body, dump_yaml, negotiate
+from bosun.apiserver.request import MAX_BODY, WARNINGS, Output, RequestInfo, decode_body, dump_yaml, negotiate
 from bosun.machinery import errors
 from bosun.machinery.fields import parse_field_selector
 from bosun.machinery.labels import parse_selector
@@ -371,7 +371,7 @@ class ResourceHandlers:
                         ctx: WriteContext) -> web.Response:
         out = negotiate(request.headers.get("Accept"))
         body, ct = encode_object(out, reg, None, obj, request.query)
-        headers = _warning_headers(ctx.warnings + request.get("warnings", []))
+        headers = _warning_headers(ctx.warnings + request.get(WARNINGS, []))
         return json_response(body, status, headers, ct)
 
     async def create(self, request: web.Request, info: RequestInfo, reg: Registry, user: Any) -> web.Response:

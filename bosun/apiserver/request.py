@@ -9,8 +9,12 @@ from urllib.parse import unquote
 
 import orjson
 import yaml
+from aiohttp import web
 
 from bosun.machinery import errors
+
+# Warnings gathered while a request is served, sent back in `Warning` headers.
+WARNINGS = web.RequestKey("warnings", list)
 
 NAMESPACE_SUBRESOURCES = frozenset(("status", "finalize"))
 MAX_BODY = 3 * 1024 * 1024

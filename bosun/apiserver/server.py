@@ -21,7 +21,7 @@ from bosun.apiserver.auth import UNSECURED, Authenticator, Authorizer, TokenFile
 from bosun.apiserver.handlers import ResourceHandlers, json_response, status_response
 from bosun.apiserver.metrics import Metrics
 from bosun.apiserver.registry import Registry
-from bosun.apiserver.request import RequestInfo, parse_request
+from bosun.apiserver.request import WARNINGS, RequestInfo, parse_request
 from bosun.machinery import errors, pki
 from bosun.storage.cache import WatchCache
 from bosun.storage.interface import Store
@@ -200,7 +200,7 @@ class APIServer:
             if raw is not None:
                 raise structural.strict_error(unknown, reg.resource.kind, reg.resource.version)
             raise structural.strict_error(unknown)
-        request.setdefault("warnings", []).extend(unknown)
+        request.setdefault(WARNINGS, []).extend(unknown)
 
     # ---- HTTP
 
@@ -278,7 +278,6 @@ class APIServer:
         try:
             user = self._authenticate(request)
             self.authorizer.check(user, info)
-            request["user"] = user
             if info.is_resource:
                 resp = await self.handlers.handle(request, info, user)
             else:

@@ -331,6 +331,8 @@ def test_bad_input(k: K, tmp_path: Path) -> None:
     f.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndatta: {a: b}\n")
     res = k("create", "-f", str(f), check=False)
     assert res.returncode != 0 and 'unknown field "datta"' in res.stderr
+    res = k("create", "-f", str(f), "--validate=warn")
+    assert 'Warning: unknown field "datta"' in res.stderr and "configmap/typo created" in res.stdout
     big = "x" * (3 * 1024 * 1024 + 10)
     f.write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata: {{a: {big}}}\n")
     res = k("create", "-f", str(f), check=False)
