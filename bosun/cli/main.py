@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _apiserver_flags(p, standalone=True)
 
+    p = sub.add_parser("controller-manager", help="run the controllers alone (against --kubeconfig or --master)")
+    _common(p)
+    from bosun.cli.controller_manager import add_flags
+
+    add_flags(p)
+
     p = sub.add_parser("reset", help="stop what bosun started for a data directory and remove it")
     _common(p)
     return parser
@@ -105,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         from bosun.cli.server import run_apiserver
 
         return run(lambda: run_apiserver(args))
+    if args.command == "controller-manager":
+        from bosun.cli.controller_manager import run_controller_manager
+
+        return run(lambda: run_controller_manager(args))
     if args.command == "reset":
         from bosun.cli.reset import reset
 
