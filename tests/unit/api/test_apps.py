@@ -2,36 +2,19 @@
 
 import copy
 
-from bosun.api import strategy as strategies
-from bosun.api.resources import builtin_table
-
-strategies.load_group_modules()
-TABLE = builtin_table()
+from tests.unit.api import steps
 
 
 def strat(kind: str):
-    return strategies.strategy_for(TABLE.by_kind("apps", "v1", kind))
+    return steps.strat("apps", kind)
 
 
 def create(kind: str, obj: dict) -> tuple[dict, list[str]]:
-    """What the registry does on create: prepare, default, validate."""
-    s = strat(kind)
-    obj = copy.deepcopy(obj)
-    meta = obj.setdefault("metadata", {})
-    meta.setdefault("namespace", "default")
-    meta.setdefault("uid", "0c5d2b7e-0000-4000-8000-000000000001")
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+    return steps.create(strat(kind), obj, uid="0c5d2b7e-0000-4000-8000-000000000001")
 
 
 def update(kind: str, new: dict, old: dict) -> tuple[dict, list[str]]:
-    s = strat(kind)
-    new = copy.deepcopy(new)
-    s.prepare_for_update(new, old)
-    s.default(new)
-    causes = s.validate(new) or s.validate_update(new, old)
-    return new, [f"{c.field}: {c.message}" for c in causes]
+    return steps.update(strat(kind), new, old)
 
 
 def template(labels=None, **pod) -> dict:

@@ -1,21 +1,10 @@
 """HorizontalPodAutoscaler in autoscaling/v2 and v1: defaults and validation as upstream 1.33."""
 
-import copy
-
-from bosun.api import strategy as strategies
-from bosun.api.resources import builtin_table
-
-strategies.load_group_modules()
-TABLE = builtin_table()
+from tests.unit.api import steps
 
 
 def create(version: str, obj: dict) -> tuple[dict, list[str]]:
-    s = strategies.strategy_for(TABLE.by_kind("autoscaling", version, "HorizontalPodAutoscaler"))
-    obj = copy.deepcopy(obj)
-    obj.setdefault("metadata", {}).setdefault("namespace", "default")
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+    return steps.create(steps.strat("autoscaling", "HorizontalPodAutoscaler", version), obj, uid=None)
 
 
 REF = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}

@@ -4,37 +4,22 @@ import copy
 
 import pytest
 
-from bosun.api import strategy as strategies
 from bosun.api.batch import parse_schedule
-from bosun.api.resources import builtin_table
+from tests.unit.api import steps
 
-strategies.load_group_modules()
-TABLE = builtin_table()
 UID = "6f1e2d3c-0000-4000-8000-00000000abcd"
 
 
 def strat(kind: str):
-    return strategies.strategy_for(TABLE.by_kind("batch", "v1", kind))
+    return steps.strat("batch", kind)
 
 
 def create(kind: str, obj: dict) -> tuple[dict, list[str]]:
-    s = strat(kind)
-    obj = copy.deepcopy(obj)
-    meta = obj.setdefault("metadata", {})
-    meta.setdefault("namespace", "default")
-    meta.setdefault("uid", UID)
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+    return steps.create(strat(kind), obj, uid=UID)
 
 
 def update(kind: str, new: dict, old: dict) -> tuple[dict, list[str]]:
-    s = strat(kind)
-    new = copy.deepcopy(new)
-    s.prepare_for_update(new, old)
-    s.default(new)
-    causes = s.validate(new) or s.validate_update(new, old)
-    return new, [f"{c.field}: {c.message}" for c in causes]
+    return steps.update(strat(kind), new, old)
 
 
 def job(restart: str | None = "Never", **spec) -> dict:

@@ -7,42 +7,24 @@ import copy
 import pytest
 
 from bosun.api import core
-from bosun.api.resources import RESOURCES
-from bosun.api.strategy import Strategy, load_group_modules, strategy_for
+from bosun.api.strategy import Strategy
 from bosun.machinery import errors
-
-load_group_modules()
+from tests.unit.api import steps
 
 
 def strategy(kind: str) -> Strategy:
-    for r in RESOURCES:
-        if r.group == "" and r.kind == kind:
-            return strategy_for(r)
-    raise KeyError(kind)
+    return steps.strat("", kind)
 
 
-def msgs(causes) -> list[str]:
-    return [f"{c.field}: {c.message}" for c in causes]
+msgs = steps.messages
 
 
 def create(kind: str, obj: dict) -> tuple[dict, list[str]]:
-    """The registry's create steps: prepare, default, validate."""
-    s = strategy(kind)
-    obj = copy.deepcopy(obj)
-    obj.setdefault("metadata", {}).setdefault("uid", "u1")
-    obj["metadata"].setdefault("creationTimestamp", "2025-01-01T00:00:00Z")
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, msgs(s.validate(obj))
+    return steps.create(strategy(kind), obj, uid="u1", namespace=None, created="2025-01-01T00:00:00Z")
 
 
 def update(kind: str, new: dict, old: dict) -> tuple[dict, list[str]]:
-    s = strategy(kind)
-    new = copy.deepcopy(new)
-    s.prepare_for_update(new, old)
-    s.default(new)
-    causes = s.validate(new) or s.validate_update(new, old)
-    return new, msgs(causes)
+    return steps.update(strategy(kind), new, old)
 
 
 POD = {"metadata": {"name": "web", "namespace": "default"},

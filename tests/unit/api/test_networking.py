@@ -2,33 +2,19 @@
 
 import copy
 
-from bosun.api import strategy as strategies
-from bosun.api.resources import builtin_table
-
-strategies.load_group_modules()
-TABLE = builtin_table()
+from tests.unit.api import steps
 
 
 def strat(kind: str):
-    return strategies.strategy_for(TABLE.by_kind("networking.k8s.io", "v1", kind))
+    return steps.strat("networking.k8s.io", kind)
 
 
 def create(kind: str, obj: dict) -> tuple[dict, list[str]]:
-    s = strat(kind)
-    obj = copy.deepcopy(obj)
-    if s.resource.namespaced:
-        obj.setdefault("metadata", {}).setdefault("namespace", "default")
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+    return steps.create(strat(kind), obj, uid=None)
 
 
 def update(kind: str, new: dict, old: dict) -> list[str]:
-    s = strat(kind)
-    new = copy.deepcopy(new)
-    s.prepare_for_update(new, old)
-    s.default(new)
-    return [f"{c.field}: {c.message}" for c in (s.validate(new) or s.validate_update(new, old))]
+    return steps.update(strat(kind), new, old)[1]
 
 
 def ingress(path: dict | None = None, **spec) -> dict:

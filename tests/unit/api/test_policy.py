@@ -2,19 +2,13 @@
 
 import copy
 
-from bosun.api import strategy as strategies
-from bosun.api.resources import builtin_table
+from tests.unit.api import steps
 
-strategies.load_group_modules()
-S = strategies.strategy_for(builtin_table().by_kind("policy", "v1", "PodDisruptionBudget"))
+S = steps.strat("policy", "PodDisruptionBudget")
 
 
 def create(obj: dict) -> tuple[dict, list[str]]:
-    obj = copy.deepcopy(obj)
-    obj.setdefault("metadata", {}).setdefault("namespace", "default")
-    S.prepare_for_create(obj)
-    S.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in S.validate(obj)]
+    return steps.create(S, obj, uid=None)
 
 
 def pdb(**spec) -> dict:

@@ -2,26 +2,17 @@
 
 import copy
 
-from bosun.api import strategy as strategies
-from bosun.api.resources import builtin_table
+from tests.unit.api import steps
 
-strategies.load_group_modules()
-TABLE = builtin_table()
 GROUP = "rbac.authorization.k8s.io"
 
 
 def strat(kind: str):
-    return strategies.strategy_for(TABLE.by_kind(GROUP, "v1", kind))
+    return steps.strat(GROUP, kind)
 
 
 def create(kind: str, obj: dict) -> tuple[dict, list[str]]:
-    s = strat(kind)
-    obj = copy.deepcopy(obj)
-    if s.resource.namespaced:
-        obj.setdefault("metadata", {}).setdefault("namespace", "default")
-    s.prepare_for_create(obj)
-    s.default(obj)
-    return obj, [f"{c.field}: {c.message}" for c in s.validate(obj)]
+    return steps.create(strat(kind), obj, uid=None)
 
 
 def test_role_rules():
