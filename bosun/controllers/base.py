@@ -9,6 +9,7 @@ level-triggered and idempotent; an exception requeues the key with backoff.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import logging
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ class ControllerContext:
     options: Any = None  # the parsed command line, for controllers with flags of their own
 
 
-class Controller:
+class Controller(abc.ABC):
     name: ClassVar[str] = ""
     aliases: ClassVar[tuple[str, ...]] = ()
     # Off unless named in --controllers, as upstream's disabled-by-default controllers.
@@ -58,14 +59,16 @@ class Controller:
         self.queue: WorkQueue[str] = WorkQueue(name=self.name)
         self.log = logging.getLogger(f"bosun.controllers.{self.name}")
 
+    @abc.abstractmethod
     def setup(self) -> None:
         """Create informers and register handlers (before the factory starts)."""
 
     def enqueue(self, obj: Obj) -> None:
         self.queue.add(object_key(obj))
 
+    @abc.abstractmethod
     async def sync(self, key: str) -> None:
-        raise NotImplementedError
+        """One step toward the desired state of `key`; raising requeues it with backoff."""
 
     async def run(self) -> None:
         """Work until cancelled."""
